@@ -1,0 +1,48 @@
+// The process-wide service container: built once at start, handed to every transport.
+// Feature modules add their services here so the data path stays explicit.
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { Logger } from './logger.js';
+import { MembersService } from './modules/accounts/members.service.js';
+import { UsersService } from './modules/accounts/users.service.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { loadKeyRing } from './modules/vault/key-ring.js';
+import { Vault } from './modules/vault/vault.js';
+import { createRateLimitStore, type RateLimitStore } from './shared/rate-limiter.js';
+import { resolve } from 'node:path';
+
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  rateLimits: RateLimitStore;
+  vault: Vault;
+  auth: AuthService;
+  users: UsersService;
+  members: MembersService;
+  audit: AuditService;
+}
+
+export function createServices(config: Config, logger: Logger, db: Database): AppServices {
+  const vault = new Vault(
+    loadKeyRing({
+      configured: config.encryptionKeys,
+      production: config.production,
+      developmentKeyFile: resolve('data', 'credentials-encryption.keys'),
+      warn: (message) => logger.warn(message),
+    }),
+  );
+  const rateLimits = createRateLimitStore(config.redisUrl);
+  return {
+    config,
+    logger,
+    db,
+    rateLimits,
+    vault,
+    auth: new AuthService(db, config, rateLimits),
+    users: new UsersService(db),
+    members: new MembersService(db),
+    audit: new AuditService(db),
+  };
+}

@@ -1,0 +1,46 @@
+// Registers the REST adapter: every row of the route table becomes one Fastify route that
+// authenticates, converts cases, calls the row's service method and sends its status.
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../../app-services.js';
+import { AppError, validationFailed, type FieldProblem } from '../../errors.js';
+import type { Viewer } from '../../modules/auth/policy.js';
+import { camelToSnake, convertKeys, snakeToCamel } from './case-conversion.js';
+import { REST_ROUTES } from './route-table.js';
+
+export function registerRestRoutes(app: FastifyInstance, services: AppServices): void {
+  for (const route of REST_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const caller = { requestId: request.id, ip: request.ip };
+        try {
+          const viewer = route.public ? (undefined as unknown as Viewer) : await services.auth.authenticate(request.headers.authorization);
+          if (request.body !== undefined && (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body))) {
+            throw new AppError('VALIDATION_FAILED', 'The request body must be a JSON object.', [{ field: 'body', message: 'must be a JSON object' }]);
+          }
+          const result = await route.handle({
+            services,
+            caller,
+            viewer,
+            params: request.params as Record<string, string>,
+            query: request.query as Record<string, unknown>,
+            body: convertKeys(request.body ?? {}, snakeToCamel),
+          });
+          if (route.status === 204) return reply.code(204).send();
+          return reply.code(route.status).send(convertKeys(JSON.parse(JSON.stringify(result)), camelToSnake));
+        } catch (error) {
+          throw renameFields(error);
+        }
+      },
+    });
+  }
+}
+
+/** Validation details name fields as the REST caller wrote them (snake_case). */
+function renameFields(error: unknown): unknown {
+  if (error instanceof AppError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)) {
+    return validationFailed((error.details as FieldProblem[]).map((problem) => ({ ...problem, field: camelToSnake(problem.field) })));
+  }
+  return error;
+}

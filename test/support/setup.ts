@@ -1,0 +1,2 @@
+// Runs before every test file: decorators need reflect-metadata loaded first.
+import 'reflect-metadata';
