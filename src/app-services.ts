@@ -7,6 +7,8 @@ import { MembersService } from './modules/accounts/members.service.js';
 import { UsersService } from './modules/accounts/users.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { ConnectivityTester, type HostResolver } from './modules/connectivity/connectivity.service.js';
+import { CredentialsService } from './modules/credentials/credentials.service.js';
 import { loadKeyRing } from './modules/vault/key-ring.js';
 import { Vault } from './modules/vault/vault.js';
 import { createRateLimitStore, type RateLimitStore } from './shared/rate-limiter.js';
@@ -22,9 +24,15 @@ export interface AppServices {
   users: UsersService;
   members: MembersService;
   audit: AuditService;
+  credentials: CredentialsService;
 }
 
-export function createServices(config: Config, logger: Logger, db: Database): AppServices {
+/** Replaceable parts, for tests: DNS resolution never leaves the machine in a test. */
+export interface ServiceOverrides {
+  resolveHost?: HostResolver;
+}
+
+export function createServices(config: Config, logger: Logger, db: Database, overrides: ServiceOverrides = {}): AppServices {
   const vault = new Vault(
     loadKeyRing({
       configured: config.encryptionKeys,
@@ -34,12 +42,14 @@ export function createServices(config: Config, logger: Logger, db: Database): Ap
     }),
   );
   const rateLimits = createRateLimitStore(config.redisUrl);
+  const tester = new ConnectivityTester(config, overrides.resolveHost);
   return {
     config,
     logger,
     db,
     rateLimits,
     vault,
+    credentials: new CredentialsService({ db, vault, config, rateLimits }, tester),
     auth: new AuthService(db, config, rateLimits),
     users: new UsersService(db),
     members: new MembersService(db),

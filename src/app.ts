@@ -1,7 +1,7 @@
 // Assembles the application: migrations, database, services, HTTP server. main.ts and the
 // tests both start the server through here, so tests run the same wiring as production.
 import type { FastifyInstance } from 'fastify';
-import { createServices, type AppServices } from './app-services.js';
+import { createServices, type AppServices, type ServiceOverrides } from './app-services.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
@@ -15,13 +15,17 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty })): Promise<App> {
+export async function createApp(
+  config: Config,
+  logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty }),
+  overrides: ServiceOverrides = {},
+): Promise<App> {
   const { applied } = await applyMigrations(config.databaseUrl);
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
   const db = await openDatabase(config.databaseUrl);
   let services: AppServices;
   try {
-    services = createServices(config, logger, db);
+    services = createServices(config, logger, db, overrides);
   } catch (error) {
     await db.close();
     throw error;

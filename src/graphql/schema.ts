@@ -6,10 +6,11 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { MembersResolver } from '../modules/accounts/members.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { AccountCredentialsResolver, CredentialsResolver } from '../modules/credentials/credentials.resolver.js';
 import { HealthResolver } from '../modules/health/health.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const resolvers: NonEmptyArray<Function> = [HealthResolver, AuthResolver, MembersResolver, AuditResolver];
+const resolvers: NonEmptyArray<Function> = [HealthResolver, AuthResolver, MembersResolver, AuditResolver, CredentialsResolver, AccountCredentialsResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import { GraphQLClient } from 'graphql-request';
 import { createApp, type App } from '../../src/app.js';
+import type { ServiceOverrides } from '../../src/app-services.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestProvider } from './test-database.js';
@@ -23,7 +24,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(provider: TestProvider, env: Record<string, string> = {}): Promise<TestApp> {
+/** Tests never ask a real resolver: a name lookup fails unless a test supplies its own answer. */
+export const refuseLookups: NonNullable<ServiceOverrides['resolveHost']> = async (host) => {
+  throw Object.assign(new Error(`no lookups in tests (${host})`), { code: 'ENOTFOUND' });
+};
+
+export async function startTestApp(provider: TestProvider, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApp> {
   const database = await createTestDatabase(provider);
   // Tests sign up many users from one IP: the sign-up limit is lifted unless a test sets it.
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'info', SIGN_UP_RATE_LIMIT_PER_IP: '10000/60', SIGN_IN_RATE_LIMIT_PER_IP: '10000/60', CREDENTIALS_ENCRYPTION_KEYS: TEST_KEY_RING, ...env });
@@ -34,7 +40,7 @@ export async function startTestApp(provider: TestProvider, env: Record<string, s
       callback();
     },
   });
-  const app = await createApp(config, createLogger({ level: config.logLevel, destination }));
+  const app = await createApp(config, createLogger({ level: config.logLevel, destination }), { resolveHost: refuseLookups, ...overrides });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

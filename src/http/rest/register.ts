@@ -30,17 +30,18 @@ export function registerRestRoutes(app: FastifyInstance, services: AppServices):
           if (route.status === 204) return reply.code(204).send();
           return reply.code(route.status).send(convertKeys(JSON.parse(JSON.stringify(result)), camelToSnake));
         } catch (error) {
-          throw renameFields(error);
+          throw toRestError(error);
         }
       },
     });
   }
 }
 
-/** Validation details name fields as the REST caller wrote them (snake_case). */
-function renameFields(error: unknown): unknown {
-  if (error instanceof AppError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)) {
-    return validationFailed((error.details as FieldProblem[]).map((problem) => ({ ...problem, field: camelToSnake(problem.field) })));
+/** Error details speak REST's snake_case: field names in validation problems, keys elsewhere. */
+function toRestError(error: unknown): unknown {
+  if (!(error instanceof AppError) || error.details === undefined) return error;
+  if (error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)) {
+    return validationFailed((error.details as FieldProblem[]).map((problem) => ({ ...problem, field: problem.field.split('.').map(camelToSnake).join('.') })));
   }
-  return error;
+  return new AppError(error.code, error.message, convertKeys(error.details, camelToSnake), error.retryAfterSeconds);
 }

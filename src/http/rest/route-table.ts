@@ -35,6 +35,8 @@ const numberOrRaw = (value: unknown): unknown => (typeof value === 'string' && /
 
 const listBody = <T>(page: { items: T[]; nextCursor: string | null }) => ({ data: page.items, pageInfo: { nextCursor: page.nextCursor } });
 
+const credentialCaller = ({ viewer, caller }: RestCall) => ({ viewer, requestId: caller.requestId });
+
 export const REST_ROUTES: RestRoute[] = [
   {
     method: 'POST', path: '/api/auth/sign-up', graphql: 'signUp', status: 201, public: true,
@@ -75,5 +77,45 @@ export const REST_ROUTES: RestRoute[] = [
     method: 'GET', path: '/api/accounts/:account_id/audit-events', graphql: 'auditEvents', status: 200,
     summary: 'The audit log of an account, newest first (admin).',
     handle: async ({ services, viewer, params, query }) => listBody(await services.audit.list(viewer, params.account_id!, pageOf(query))),
+  },
+  {
+    method: 'POST', path: '/api/accounts/:account_id/provider-credentials', graphql: 'createProviderCredential', status: 201,
+    summary: 'Create a provider credential (admin). With verify: true it is tested first and stored only if the test passes.',
+    handle: (call) => call.services.credentials.create(credentialCaller(call), call.params.account_id!, call.body),
+  },
+  {
+    method: 'GET', path: '/api/accounts/:account_id/provider-credentials', graphql: 'providerCredentials', status: 200,
+    summary: 'List the credentials of an account, newest first.',
+    handle: async (call) => listBody(await call.services.credentials.list(credentialCaller(call), call.params.account_id!, numberOrRaw(call.query.limit), call.query.cursor)),
+  },
+  {
+    method: 'POST', path: '/api/accounts/:account_id/provider-credentials/search', graphql: 'searchProviderCredentials', status: 200,
+    summary: 'Search the credentials of an account: { filter, limit, cursor }.',
+    handle: async (call) => listBody(await call.services.credentials.search(credentialCaller(call), call.params.account_id!, call.body)),
+  },
+  {
+    method: 'GET', path: '/api/provider-credentials/:id', graphql: 'providerCredential', status: 200,
+    summary: 'Get one credential.',
+    handle: (call) => call.services.credentials.get(credentialCaller(call), call.params.id!),
+  },
+  {
+    method: 'PATCH', path: '/api/provider-credentials/:id', graphql: 'updateProviderCredential', status: 200,
+    summary: 'Change non-secret fields (admin). A secret field is refused: use rotate.',
+    handle: (call) => call.services.credentials.update(credentialCaller(call), call.params.id!, call.body),
+  },
+  {
+    method: 'DELETE', path: '/api/provider-credentials/:id', graphql: 'deleteProviderCredential', status: 204,
+    summary: 'Delete a credential (admin): its secret is destroyed at once; its audit events remain.',
+    handle: (call) => call.services.credentials.delete(credentialCaller(call), call.params.id!),
+  },
+  {
+    method: 'POST', path: '/api/provider-credentials/:id/test', graphql: 'testProviderCredential', status: 200,
+    summary: 'Connect and sign in with the stored details; a failed login is 200 with ok: false.',
+    handle: (call) => call.services.credentials.test(credentialCaller(call), call.params.id!),
+  },
+  {
+    method: 'POST', path: '/api/provider-credentials/:id/rotate', graphql: 'rotateProviderCredential', status: 200,
+    summary: 'Replace the secret (admin): secret_version + 1; with verify: true the new secret is tested first.',
+    handle: (call) => call.services.credentials.rotate(credentialCaller(call), call.params.id!, call.body),
   },
 ];
