@@ -9,10 +9,9 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { ConnectivityTester, type HostResolver } from './modules/connectivity/connectivity.service.js';
 import { CredentialsService } from './modules/credentials/credentials.service.js';
-import { loadKeyRing } from './modules/vault/key-ring.js';
-import { Vault } from './modules/vault/vault.js';
+import type { Vault } from './modules/vault/vault.js';
+import { vaultFromConfig } from './modules/vault/vault-from-config.js';
 import { createRateLimitStore, type RateLimitStore } from './shared/rate-limiter.js';
-import { resolve } from 'node:path';
 
 export interface AppServices {
   config: Config;
@@ -33,14 +32,7 @@ export interface ServiceOverrides {
 }
 
 export function createServices(config: Config, logger: Logger, db: Database, overrides: ServiceOverrides = {}): AppServices {
-  const vault = new Vault(
-    loadKeyRing({
-      configured: config.encryptionKeys,
-      production: config.production,
-      developmentKeyFile: resolve('data', 'credentials-encryption.keys'),
-      warn: (message) => logger.warn(message),
-    }),
-  );
+  const vault = vaultFromConfig(config, (message) => logger.warn(message));
   const rateLimits = createRateLimitStore(config.redisUrl);
   const tester = new ConnectivityTester(config, overrides.resolveHost);
   return {
