@@ -6,11 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../app-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
+import { costLimitPlugin, queryShapeRules } from '../graphql/query-limits.js';
 import { getSchema } from '../graphql/schema.js';
 
 export async function registerGraphQL(app: FastifyInstance, services: AppServices): Promise<ApolloServer<GraphQLContext>> {
+  const schema = await getSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await getSchema(),
+    schema,
+    validationRules: queryShapeRules,
     introspection: services.config.graphqlIntrospection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT; Apollo's own handler would re-raise the signal and kill the
@@ -20,7 +23,7 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
     // Apollo's landing page loads from a CDN; the project serves its own GraphiQL instead.
     // No drain plugin: Fastify's close() already lets in-flight requests finish, and the
     // plugin's own fastify.close() would wait on this onClose hook (a deadlock).
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema)],
   });
   await apollo.start();
 
