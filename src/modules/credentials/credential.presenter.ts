@@ -20,23 +20,10 @@ export interface CredentialRow {
   lastTest?: { result: string } | null;
 }
 
-export interface PublicCredential {
-  id: string;
-  accountId: string;
-  providerKind: string;
-  host: string;
-  port: number;
-  securityMode: string;
-  authKind: string;
-  usernameMasked: string;
-  label: string | null;
-  secretVersion: number;
-  lastRotatedAt: Date | null;
+export type PublicCredential = Omit<CredentialRow, 'lastTest'> & {
   /** The latest test without its `server` block, or null before the first test. */
   lastTest: Omit<PublicTestResult, 'server'> | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+};
 
 export function presentCredential(row: CredentialRow): PublicCredential {
   return {
