@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { TEST_KEY_RING, startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { signUpUser } from '../support/users.js';
 
 describe('sign-in rate limits (in-process memory)', () => {
@@ -28,31 +30,36 @@ describe('sign-in rate limits (in-process memory)', () => {
 const redisUrl = process.env.TEST_REDIS_URL;
 const postgresUrl = process.env.TEST_DATABASE_URL;
 
-describe.runIf(redisUrl && postgresUrl)('one sign-in limit shared by two server processes through Redis', () => {
-  let first: TestApp;
-  let second: TestApp;
+describe.runIf(redisUrl && postgresUrl)('one sign-in limit shared by two server processes through Redis and PostgreSQL', () => {
+  let database: TestDatabase;
+  let servers: ServerProcess[] = [];
   const prefix = `t${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    const env = { REDIS_URL: redisUrl!, SIGN_IN_RATE_LIMIT_PER_EMAIL: '4/60', SIGN_IN_RATE_LIMIT_PER_IP: '1000/60' };
-    first = await startTestApp('postgresql', env);
-    // The second server shares the first one's database and Redis, as two replicas would.
-    second = await startTestApp('postgresql', { ...env, DATABASE_URL: first.databaseUrl });
-  });
+    database = await createTestDatabase('postgresql');
+    const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl!, CREDENTIALS_ENCRYPTION_KEYS: TEST_KEY_RING, SIGN_IN_RATE_LIMIT_PER_EMAIL: '4/60', SIGN_IN_RATE_LIMIT_PER_IP: '1000/60', LOG_LEVEL: 'warn' };
+    // One at a time, so that only the first applies the migrations.
+    servers = [await startServerProcess(env)];
+    servers.push(await startServerProcess(env));
+  }, 60_000);
   afterAll(async () => {
-    await second?.close();
-    await first?.close();
+    for (const server of servers) await server.stop();
+    await database?.drop();
     const redis = new Redis(redisUrl!);
     const keys = await redis.keys(`pcapi:sign-in-*${prefix}*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   });
 
-  it('counts attempts made on either server against one budget', async () => {
-    const user = await signUpUser(first, prefix);
-    const attemptOn = (server: TestApp) => server.rest('POST', '/api/auth/sign-in', { body: { email: user.email, password: 'wrong password here' } });
+  it('counts attempts made on either process against one budget', async () => {
+    const post = (server: ServerProcess, path: string, body: unknown) =>
+      fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const email = `${prefix}@example.test`;
+    expect((await post(servers[0]!, '/api/auth/sign-up', { email, password: 'a long enough password', account_name: 'x' })).status).toBe(201);
     const statuses = [];
-    for (const server of [first, second, first, second, first, second]) statuses.push((await attemptOn(server)).status);
+    for (const server of [servers[0]!, servers[1]!, servers[0]!, servers[1]!, servers[0]!, servers[1]!]) {
+      statuses.push((await post(server, '/api/auth/sign-in', { email, password: 'wrong password here' })).status);
+    }
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
   });
 });
