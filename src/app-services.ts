@@ -9,6 +9,7 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { ConnectivityTester, type HostResolver } from './modules/connectivity/connectivity.service.js';
 import { CredentialsService } from './modules/credentials/credentials.service.js';
+import { MailAccessService } from './modules/mail-access/mail-access.service.js';
 import type { Vault } from './modules/vault/vault.js';
 import { vaultFromConfig } from './modules/vault/vault-from-config.js';
 import { createRateLimitStore, type RateLimitStore } from './shared/rate-limiter.js';
@@ -24,6 +25,7 @@ export interface AppServices {
   members: MembersService;
   audit: AuditService;
   credentials: CredentialsService;
+  mailAccess: MailAccessService;
 }
 
 /** Replaceable parts, for tests: DNS resolution never leaves the machine in a test. */
@@ -42,6 +44,7 @@ export function createServices(config: Config, logger: Logger, db: Database, ove
     rateLimits,
     vault,
     credentials: new CredentialsService({ db, vault, config, rateLimits }, tester),
+    mailAccess: new MailAccessService({ db, vault, config, rateLimits, logger }, overrides.resolveHost),
     auth: new AuthService(db, config, rateLimits),
     users: new UsersService(db),
     members: new MembersService(db),

@@ -8,11 +8,19 @@ export const HTTP_STATUS_BY_CODE = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** Downstream use of a credential whose last test did not pass (or that was never tested since its last change). */
+  CREDENTIAL_NOT_VERIFIED: 409,
+  /** Downstream use of a credential whose stored secret the key ring cannot decrypt; rotate repairs it. */
+  SECRET_UNREADABLE: 409,
+  /** Downstream use of a deleted credential (its secret is destroyed). */
+  CREDENTIAL_DELETED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VERIFICATION_FAILED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** The mail server refused or failed a downstream IMAP/SMTP session; details say how. */
+  MAIL_SERVER_ERROR: 502,
   UNAVAILABLE: 503,
 } as const;
 

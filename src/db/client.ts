@@ -2,6 +2,7 @@
 // no native engine: each generated client runs a wasm query compiler over a driver adapter.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import { parseDatabaseUrl, type DatabaseProvider } from './database-url.js';
@@ -19,7 +20,22 @@ export interface Database {
   /** One round trip to the database; rejects when it cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Tells `observer` about every SQL statement Prisma sends until the returned function is
+   * called: for diagnostics and tests (statement counts, query plans). While nobody observes,
+   * the cost is one empty-set check per statement.
+   */
+  observeQueries(observer: QueryObserver): () => void;
 }
+
+/** One statement as the driver adapter receives it (`BEGIN` stands for the start of a transaction). */
+export interface ObservedQuery {
+  sql: string;
+  args: readonly unknown[];
+  inTransaction: boolean;
+}
+
+export type QueryObserver = (query: ObservedQuery) => void;
 
 export interface OpenDatabaseOptions {
   /** Told when PostgreSQL drops a pooled connection (server restart, network loss). */
@@ -38,7 +54,8 @@ async function openSqlite(filePath: string): Promise<Database> {
   mkdirSync(dirname(filePath), { recursive: true });
   // `timeout` is SQLite's busy timeout: a writer waits for another connection's lock instead
   // of failing at once with SQLITE_BUSY.
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: filePath, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+  const observers = new Set<QueryObserver>();
+  const prisma = new PrismaClient({ adapter: observable(new PrismaBetterSqlite3({ url: filePath, timeout: SQLITE_BUSY_TIMEOUT_MS }), observers) });
   try {
     // WAL lets readers run beside one writer, across connections and processes; it is stored
     // in the file. Foreign keys are per connection and carry the schema's ON DELETE rules.
@@ -55,6 +72,7 @@ async function openSqlite(filePath: string): Promise<Database> {
       await prisma.$queryRawUnsafe('SELECT 1');
     },
     close: once(() => prisma.$disconnect()),
+    observeQueries: (observer) => subscribe(observers, observer),
   };
 }
 
@@ -64,7 +82,8 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   // pg emits 'error' when the server drops an idle pooled connection; unhandled, that event
   // would end the process. The pool discards the broken client and the next query reconnects.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  const adapter = new PrismaPg(pool, { onConnectionError: (error) => options.onConnectionError?.(error) });
+  const observers = new Set<QueryObserver>();
+  const adapter = observable(new PrismaPg(pool, { onConnectionError: (error) => options.onConnectionError?.(error) }), observers);
   // Same models, other query compiler: see AppPrismaClient.
   const prisma = new PrismaClient({ adapter }) as unknown as AppPrismaClient;
   return {
@@ -77,7 +96,46 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       await prisma.$disconnect();
       await pool.end();
     }),
+    observeQueries: (observer) => subscribe(observers, observer),
   };
+}
+
+function subscribe(observers: Set<QueryObserver>, observer: QueryObserver): () => void {
+  observers.add(observer);
+  return () => {
+    observers.delete(observer);
+  };
+}
+
+/**
+ * Patches the adapter that `factory.connect()` returns (and each transaction it starts) so that
+ * every statement is reported to `observers` before it is sent. Prisma sends COMMIT and
+ * ROLLBACK itself; BEGIN is issued inside the adapter, so it is reported when a transaction starts.
+ */
+function observable<F extends SqlDriverAdapterFactory>(factory: F, observers: Set<QueryObserver>): F {
+  const connect = factory.connect.bind(factory);
+  const report = (query: Pick<ObservedQuery, 'sql' | 'args'>, inTransaction: boolean) => {
+    if (observers.size === 0) return;
+    for (const observer of observers) observer({ ...query, inTransaction });
+  };
+  const patch = <Q extends SqlQueryable>(queryable: Q, inTransaction: boolean): Q => {
+    const queryRaw = queryable.queryRaw.bind(queryable);
+    const executeRaw = queryable.executeRaw.bind(queryable);
+    queryable.queryRaw = (query: SqlQuery) => (report(query, inTransaction), queryRaw(query));
+    queryable.executeRaw = (query: SqlQuery) => (report(query, inTransaction), executeRaw(query));
+    return queryable;
+  };
+  const instrumented = async (): Promise<SqlDriverAdapter> => {
+    const adapter = patch(await connect(), false);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      report({ sql: 'BEGIN', args: [] }, true);
+      return patch(await startTransaction(isolationLevel), true);
+    };
+    return adapter;
+  };
+  (factory as SqlDriverAdapterFactory).connect = instrumented;
+  return factory;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

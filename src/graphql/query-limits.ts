@@ -35,7 +35,14 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
         async didResolveOperation({ request, document, operation }) {
           // GraphiQL's schema query is large and harmless; introspection is switched off in production.
           if (operation?.selectionSet.selections.every((s) => s.kind === 'Field' && s.name.value.startsWith('__'))) return;
-          const cost = getComplexity({ schema, query: document, variables: request.variables, operationName: request.operationName, estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })] });
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables, operationName: request.operationName, estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })] });
+          } catch {
+            // Variables that do not fit their types: Apollo's own coercion answers that next,
+            // as VALIDATION_FAILED. (getComplexity's error would quote the values.)
+            return;
+          }
           if (cost > MAX_COST) {
             throw new GraphQLError(`The operation costs ${cost}, above the limit of ${MAX_COST}: ask for fewer fields or smaller pages.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },

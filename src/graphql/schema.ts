@@ -8,9 +8,10 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { AccountCredentialsResolver, CredentialsResolver } from '../modules/credentials/credentials.resolver.js';
 import { HealthResolver } from '../modules/health/health.resolver.js';
+import { MailAccessResolver } from '../modules/mail-access/mail-access.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const resolvers: NonEmptyArray<Function> = [HealthResolver, AuthResolver, MembersResolver, AuditResolver, CredentialsResolver, AccountCredentialsResolver];
+const resolvers: NonEmptyArray<Function> = [HealthResolver, AuthResolver, MembersResolver, AuditResolver, CredentialsResolver, AccountCredentialsResolver, MailAccessResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -5,9 +5,12 @@ import type { AppServices } from '../../app-services.js';
 import { AppError, validationFailed, type FieldProblem } from '../../errors.js';
 import type { Viewer } from '../../modules/auth/policy.js';
 import { camelToSnake, convertKeys, snakeToCamel } from './case-conversion.js';
+import { registerOpenApiRoute } from './openapi.js';
 import { REST_ROUTES } from './route-table.js';
 
 export function registerRestRoutes(app: FastifyInstance, services: AppServices): void {
+  // GET /api/openapi.json: the document of the routes below, generated from the same table.
+  registerOpenApiRoute(app);
   for (const route of REST_ROUTES) {
     app.route({
       method: route.method,
@@ -41,7 +44,12 @@ export function registerRestRoutes(app: FastifyInstance, services: AppServices):
 function toRestError(error: unknown): unknown {
   if (!(error instanceof AppError) || error.details === undefined) return error;
   if (error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)) {
-    return validationFailed((error.details as FieldProblem[]).map((problem) => ({ ...problem, field: problem.field.split('.').map(camelToSnake).join('.') })));
+    return validationFailed(
+      (error.details as FieldProblem[]).map((problem) => ({ field: problem.field.split('.').map(camelToSnake).join('.'), message: snakeCaseFieldNames(problem.message) })),
+    );
   }
   return new AppError(error.code, error.message, convertKeys(error.details, camelToSnake), error.retryAfterSeconds);
 }
+
+/** Field names quoted inside a message ("use securityMode ssl_tls") as REST callers write them. */
+const snakeCaseFieldNames = (message: string): string => message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, camelToSnake);

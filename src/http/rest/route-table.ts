@@ -118,4 +118,14 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'Replace the secret (admin): secret_version + 1; with verify: true the new secret is tested first.',
     handle: (call) => call.services.credentials.rotate(credentialCaller(call), call.params.id!, call.body),
   },
+  {
+    method: 'GET', path: '/api/provider-credentials/:id/mailboxes', graphql: 'providerCredentialMailboxes', status: 200,
+    summary: 'List the IMAP folder paths with the stored credential: { data: [paths] }. Refused unless the last test passed.',
+    handle: async (call) => ({ data: await call.services.mailAccess.listMailboxes(credentialCaller(call), call.params.id!) }),
+  },
+  {
+    method: 'POST', path: '/api/provider-credentials/:id/send-test-message', graphql: 'sendTestMessage', status: 200,
+    summary: 'Send one test message { to } through an SMTP credential (admin): the only route that sends mail.',
+    handle: async (call) => ({ sent: await call.services.mailAccess.sendTestMessage(credentialCaller(call), call.params.id!, call.body) }),
+  },
 ];

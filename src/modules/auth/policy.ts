@@ -14,6 +14,8 @@ export const POLICY = {
   'credential.test': 'member',
   'credential.rotate': 'admin',
   'credential.use': 'member',
+  // The only action that sends mail (from the customer's mailbox, to any address): admins only.
+  'credential.send_test_message': 'admin',
   'audit.read': 'admin',
   'member.read': 'member',
   'member.manage': 'admin',

@@ -1,6 +1,7 @@
 // Prisma queries for credential metadata. Deleted credentials stay as tombstones (deletedAt
 // set, secret destroyed) so downstream use can answer CREDENTIAL_DELETED; every read here
 // for the public API excludes them.
+import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { Database } from '../../db/client.js';
 import type { Tx } from '../../db/transaction.js';
 import { PAGE_ORDER, pageWhere, toPage, type Page, type PageRequest } from '../../shared/pagination.js';
@@ -13,8 +14,37 @@ export function findLiveCredential(db: Database | { prisma: Tx }, id: string): P
   return db.prisma.providerCredential.findFirst({ where: { id, deletedAt: null }, include: CREDENTIAL_INCLUDE });
 }
 
+// Prisma's `contains` becomes `LIKE '%' || ? || '%'` without escaping (Prisma 7.10, both
+// databases), so `_` and `%` in a search term would act as wildcards, and on PostgreSQL a
+// backslash as LIKE's escape character. Terms with such characters are matched literally here.
+const LIKE_SPECIAL = /[%_\\]/;
+
+/** A validated filter whose substring terms are safe to hand to Prisma's `contains`. */
+type LiteralSearchFilter = SearchFilter & { idIn?: string[] };
+
+/**
+ * The `where` of a search. Substring terms without LIKE's special characters stay plain
+ * `contains`; a host term with one matches nothing (stored hosts are letters, digits, `-`, `.`
+ * and `:` only); a label term with one is matched with instr/strpos instead of LIKE.
+ */
+export async function searchWhereLiteral(db: Database, accountId: string, filter: SearchFilter): Promise<ReturnType<typeof searchWhere>> {
+  const literal: LiteralSearchFilter = { ...filter };
+  if (filter.hostContains && LIKE_SPECIAL.test(filter.hostContains)) {
+    delete literal.hostContains;
+    literal.idIn = [];
+  } else if (filter.labelContains && LIKE_SPECIAL.test(filter.labelContains)) {
+    delete literal.labelContains;
+    const position = db.provider === 'sqlite' ? sql`instr("labelLower", ${filter.labelContains})` : sql`strpos("labelLower", ${filter.labelContains})`;
+    const rows = await db.prisma.$queryRaw<{ id: string }[]>(
+      sql`SELECT "id" FROM "ProviderCredential" WHERE "accountId" = ${accountId} AND "deletedAt" IS NULL AND ${position} > 0`,
+    );
+    literal.idIn = rows.map((row) => row.id);
+  }
+  return searchWhere(accountId, literal);
+}
+
 /** Every filter of the spec, combined with AND; each equality filter has its own index. */
-export function searchWhere(accountId: string, filter: SearchFilter) {
+export function searchWhere(accountId: string, filter: LiteralSearchFilter) {
   return {
     accountId,
     deletedAt: null,
@@ -24,6 +54,7 @@ export function searchWhere(accountId: string, filter: SearchFilter) {
     ...(filter.host && { host: filter.host }),
     ...(filter.hostContains && { host: { ...(filter.host ? { equals: filter.host } : {}), contains: filter.hostContains } }),
     ...(filter.labelContains && { labelLower: { contains: filter.labelContains } }),
+    ...(filter.idIn && { id: { in: filter.idIn } }),
     ...(filter.lastTestStatus && { lastTestStatus: filter.lastTestStatus }),
     ...((filter.createdAfter || filter.createdBefore) && {
       AND: [

@@ -10,11 +10,11 @@ import { recordAudit } from '../audit/audit.store.js';
 import { authorize, type Action, type Viewer } from '../auth/policy.js';
 import { secretUnreadableResult, type ConnectivityTester } from '../connectivity/connectivity.service.js';
 import type { ConnectivityResult, ProbeTarget } from '../connectivity/types.js';
-import { destroySecretRow, openCredential, readSecretRow, sealCredential, writeSecretRow } from '../vault/credential-secrets.js';
+import { destroySecretRow, openCredential, openUsername, readSecretRow, sealCredential, writeSecretRow } from '../vault/credential-secrets.js';
 import { maskUsername } from './mask-username.js';
 import { CREDENTIAL_INCLUDE, presentCredential, type PublicCredential } from './credential.presenter.js';
 import { validateCreate, validateRotate, validateSearchFilter, validateUpdate } from './credential.rules.js';
-import { findLiveCredential, pageCredentials, searchWhere, type StoredCredential } from './credential.store.js';
+import { findLiveCredential, pageCredentials, searchWhere, searchWhereLiteral, type StoredCredential } from './credential.store.js';
 import { searchBodySchema } from './search-body.schema.js';
 
 const NOT_FOUND_NAME = 'The provider credential';
@@ -99,7 +99,9 @@ export class CredentialsService {
   async search({ viewer }: Caller, accountId: string, body: unknown, fields?: { limit: string; cursor: string }): Promise<Page<PublicCredential>> {
     authorize(viewer, 'credential.read', accountId);
     const { filter, limit, cursor } = parseInput(searchBodySchema, body);
-    const page = await pageCredentials(this.db, searchWhere(accountId, validateSearchFilter(filter ?? {})), toPageRequest(limit, cursor, fields));
+    const validFilter = validateSearchFilter(filter ?? {});
+    const pageRequest = toPageRequest(limit, cursor, fields);
+    const page = await pageCredentials(this.db, await searchWhereLiteral(this.db, accountId, validFilter), pageRequest);
     return { ...page, items: page.items.map(presentCredential) };
   }
 
@@ -153,7 +155,8 @@ export class CredentialsService {
   async rotate({ viewer, requestId }: Caller, id: string, input: unknown): Promise<PublicCredential> {
     const current = await this.loadAuthorized(viewer, id, 'credential.rotate');
     const { secret, username: newUsername, verify } = validateRotate(input);
-    const username = newUsername ?? openCredential(this.services.vault, id, await readSecretRow(this.db.prisma, id))?.username;
+    // Only the username is needed: a damaged secret (SECRET_UNREADABLE) is what rotate repairs.
+    const username = newUsername ?? openUsername(this.services.vault, id, await readSecretRow(this.db.prisma, id)) ?? undefined;
     if (username === undefined) {
       throw new AppError('VALIDATION_FAILED', 'The stored username cannot be decrypted; send username together with the new secret.', [
         { field: 'username', message: 'is required because the stored one cannot be decrypted' },

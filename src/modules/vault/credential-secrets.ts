@@ -30,6 +30,15 @@ export function openCredential(vault: Vault, credentialId: string, row: SecretRo
   return secret === null || username === null ? null : { username, secret };
 }
 
+/**
+ * The username alone, or null when it cannot be decrypted. A rotation that keeps the username
+ * needs only this, so it can repair a credential whose secret cipher text alone is damaged.
+ */
+export function openUsername(vault: Vault, credentialId: string, row: SecretRow | null): string | null {
+  if (!row) return null;
+  return vault.open({ keyId: row.keyId, ciphertext: row.usernameCiphertext }, { credentialId, secretVersion: USERNAME_VERSION, field: 'username' });
+}
+
 export async function readSecretRow(tx: Pick<Tx, 'credentialSecret'>, credentialId: string): Promise<SecretRow | null> {
   return tx.credentialSecret.findUnique({
     where: { credentialId },
