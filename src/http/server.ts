@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { randomUUID } from 'node:crypto';
 import type { AppServices } from '../app-services.js';
 import { registerErrorHandling } from './error-handler.js';
+import { registerGraphiQL } from './graphiql.route.js';
 import { registerGraphQL } from './graphql.route.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerRestRoutes } from './rest/register.js';
@@ -61,6 +62,7 @@ export async function buildHttpServer(services: AppServices): Promise<FastifyIns
 
   registerErrorHandling(app);
   registerHealthRoutes(app, services);
+  registerGraphiQL(app, services);
   await registerGraphQL(app, services);
   registerRestRoutes(app, services);
   return app;
