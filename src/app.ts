@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServices, type AppServices, type ServiceOverrides } from './app-services.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db/client.js';
-import { applyMigrations } from './db/migrate.js';
+import { openMigratedDatabase } from './db/open-migrated.js';
 import { buildHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -20,9 +19,8 @@ export async function createApp(
   logger: Logger = createLogger({ level: config.logLevel, pretty: config.logPretty }),
   overrides: ServiceOverrides = {},
 ): Promise<App> {
-  const { applied } = await applyMigrations(config.databaseUrl);
+  const { db, applied } = await openMigratedDatabase(config.databaseUrl);
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
-  const db = await openDatabase(config.databaseUrl);
   let services: AppServices;
   try {
     services = createServices(config, logger, db, overrides);

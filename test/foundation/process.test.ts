@@ -51,4 +51,27 @@ describe('the server process', () => {
     expect(second.output()).toMatch(/database schema is up to date/);
     expect(await second.stop('SIGINT')).toBe(0);
   }, 60_000);
+
+  it('starts a second server process beside a running one on the same SQLite file', async () => {
+    // The start-up migration step once took an exclusive lock even with nothing pending, so the
+    // second process failed with "Socket timeout".
+    const env = { DATABASE_URL: `file:${join(dataDir, 'shared.db')}`, CREDENTIALS_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}` };
+    const first = spawnServer(env, await freePort());
+    await waitReady(first);
+    const signUp = await fetch(`${first.baseUrl}/api/auth/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'shared@example.test', password: 'a long enough password', account_name: 'x' }),
+    });
+    expect(signUp.status).toBe(201);
+    const second = spawnServer(env, await freePort());
+    try {
+      await waitReady(second);
+      expect(second.output()).toMatch(/database schema is up to date/);
+    } finally {
+      expect(await second.stop()).toBe(0);
+      expect(await first.stop()).toBe(0);
+    }
+  }, 60_000);
 });
+

@@ -8,6 +8,8 @@ import { encodeCursor, type Page } from '../../shared/pagination.js';
 import type { AccountView } from '../auth/auth.service.js';
 import { CREDENTIAL_INCLUDE, presentCredential, type PublicCredential } from './credential.presenter.js';
 
+const MAX_BOUND_IDS = { sqlite: 900, postgresql: 30_000 } as const;
+
 export interface CredentialLoaders {
   accountById: DataLoader<string, AccountView | null>;
   /** First page (newest first) of an account's credentials, keyed by `accountId` and page size. */
@@ -27,7 +29,12 @@ export function createCredentialLoaders(db: Database): CredentialLoaders {
         const pages = new Map<string, Page<PublicCredential>>();
         for (const limit of limits) {
           const accountIds = keys.filter((key) => key.limit === limit).map((key) => key.accountId);
-          for (const [accountId, page] of await firstPages(db, accountIds, limit)) pages.set(`${accountId}:${limit}`, page);
+          // Prisma binds one parameter per id, and SQLite takes at most 999 in a statement: so
+          // many accounts are read in chunks (two statements each); PostgreSQL takes them at once.
+          const perChunk = Math.max(1, Math.floor(MAX_BOUND_IDS[db.provider] / (limit + 1)));
+          for (let start = 0; start < accountIds.length; start += perChunk) {
+            for (const [accountId, page] of await firstPages(db, accountIds.slice(start, start + perChunk), limit)) pages.set(`${accountId}:${limit}`, page);
+          }
         }
         return keys.map((key) => pages.get(`${key.accountId}:${key.limit}`)!);
       },

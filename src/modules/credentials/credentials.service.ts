@@ -1,5 +1,6 @@
 // Every credential operation, for GraphQL and REST alike: policy check, validation,
 // transaction with its audit event, and the public payload from the one presenter.
+import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { AppServices } from '../../app-services.js';
 import { AppError, notFound } from '../../errors.js';
 import { newId } from '../../shared/ids.js';
@@ -200,6 +201,10 @@ export class CredentialsService {
     const result = plaintext ? await this.tester.run({ ...targetFields(current), ...plaintext }) : secretUnreadableResult(current.providerKind as ProbeTarget['providerKind']);
 
     await this.db.prisma.$transaction(async (tx) => {
+      // PostgreSQL: inserting the test row takes a key-share lock on the credential, and the
+      // update of lastTestId then needs the row lock; two concurrent tests of one credential
+      // would deadlock. Taking the row lock first serialises them. (SQLite serialises writers.)
+      if (this.db.provider === 'postgresql') await tx.$queryRaw(sql`SELECT "id" FROM "ProviderCredential" WHERE "id" = ${id} FOR UPDATE`);
       const stillCurrent = await tx.providerCredential.findFirst({
         where: { id, deletedAt: null, secretVersion: current.secretVersion, ...targetFields(current), usernameMasked: current.usernameMasked },
         select: { id: true },

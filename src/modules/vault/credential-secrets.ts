@@ -26,7 +26,7 @@ export function sealCredential(vault: Vault, credentialId: string, secretVersion
 export function openCredential(vault: Vault, credentialId: string, row: SecretRow | null): CredentialPlaintext | null {
   if (!row) return null;
   const secret = vault.open({ keyId: row.keyId, ciphertext: row.secretCiphertext }, { credentialId, secretVersion: row.secretVersion, field: 'secret' });
-  const username = vault.open({ keyId: row.keyId, ciphertext: row.usernameCiphertext }, { credentialId, secretVersion: USERNAME_VERSION, field: 'username' });
+  const username = openUsername(vault, credentialId, row);
   return secret === null || username === null ? null : { username, secret };
 }
 
