@@ -4,6 +4,7 @@ import type net from 'node:net';
 import { ImapFlow, type ImapTransport } from 'imapflow';
 import { loginNeedsTls, mechanismMissing } from './auth-messages.js';
 import { classifyImapError } from './classify-imap-error.js';
+import { imapClientOptions } from './imap-client-options.js';
 import { openSocket, startTls } from './open-socket.js';
 import { ProbeFailure, type ProbeContext } from './probe-context.js';
 import { classifyContextOf, starttlsUnavailable } from './transport-errors.js';
@@ -68,22 +69,7 @@ function watchSessionSetup(client: ImapFlow, ctx: ProbeContext): void {
 export async function probeImap(ctx: ProbeContext): Promise<ConnectivityError | null> {
   const { target, run } = ctx;
   const timeout = ctx.libraryTimeoutMs;
-  const client = new ImapFlow({
-    host: ctx.dial.address,
-    port: target.port,
-    ...(ctx.dial.servername ? { servername: ctx.dial.servername } : {}),
-    secure: target.securityMode === 'ssl_tls',
-    // true: fail rather than continue in clear text when STARTTLS is missing.
-    doSTARTTLS: target.securityMode === 'starttls',
-    auth: target.authKind === 'oauth2' ? { user: target.username, accessToken: target.secret } : { user: target.username, pass: target.secret },
-    verifyOnly: true,
-    logger: false,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    disableAutoIdle: true,
-    transport: probeTransport(ctx),
-  });
+  const client = new ImapFlow({ ...imapClientOptions(ctx.dial, target, timeout, probeTransport(ctx)), verifyOnly: true });
   // Failures reach connect()'s rejection; the event must still have a listener.
   client.on('error', () => undefined);
   watchSessionSetup(client, ctx);

@@ -4,6 +4,7 @@
 import type net from 'node:net';
 import { ImapFlow, type ImapTransport } from 'imapflow';
 import { classifyImapError } from '../connectivity/classify-imap-error.js';
+import { imapClientOptions } from '../connectivity/imap-client-options.js';
 import { openSocket, startTls } from '../connectivity/open-socket.js';
 import { classifyContextOf, timeoutFailure } from '../connectivity/transport-errors.js';
 import type { ProbeTarget } from '../connectivity/types.js';
@@ -34,21 +35,7 @@ export async function openImapSession(target: ProbeTarget, settings: MailSetting
   const connection = await prepareConnection(target, settings);
   const { ctx } = connection;
   const timeout = settings.timeoutMs;
-  const client = new ImapFlow({
-    host: ctx.dial.address,
-    port: target.port,
-    ...(ctx.dial.servername ? { servername: ctx.dial.servername } : {}),
-    secure: target.securityMode === 'ssl_tls',
-    // true: fail rather than continue in clear text when STARTTLS is missing.
-    doSTARTTLS: target.securityMode === 'starttls',
-    auth: target.authKind === 'oauth2' ? { user: target.username, accessToken: target.secret } : { user: target.username, pass: target.secret },
-    logger: false,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    disableAutoIdle: true,
-    transport: transportFor(connection),
-  });
+  const client = new ImapFlow(imapClientOptions(ctx.dial, target, timeout, transportFor(connection)));
   client.on('error', () => undefined);
   // imapflow calls upgradeToSTARTTLS() after the first CAPABILITY, before any credential is
   // sent: from then on a failure is about the login.
