@@ -3,10 +3,10 @@
 import type { z } from 'zod';
 import { validationFailed, type FieldProblem } from '../errors.js';
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, fieldName: (path: string) => string = (path) => path): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw validationFailed(toFieldProblems(result.error, fieldName));
+  throw validationFailed(toFieldProblems(result.error));
 }
 
 export function toFieldProblems(error: z.ZodError, fieldName: (path: string) => string = (path) => path): FieldProblem[] {

@@ -1,6 +1,7 @@
 // Shared pieces of the API-level connectivity tests: the loopback mail servers, the app's
 // connectivity settings, one client per interface (REST and GraphQL) that speaks the same
 // small vocabulary, and the leak check.
+import { convertKeys, snakeToCamel } from '../../src/http/rest/case-conversion.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,12 +151,9 @@ export interface Api {
 
 export const isFailure = (value: unknown): value is CallFailure => typeof value === 'object' && value !== null && 'status' in value && 'code' in value;
 
-const snakeToCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-export function toCamel(value: unknown): any {
-  if (Array.isArray(value)) return value.map(toCamel);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [snakeToCamel(key), toCamel(item)]));
-}
+// The REST adapter's own key conversion, so tests compare REST and GraphQL the way it maps them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const toCamel = (value: unknown): any => convertKeys(value, snakeToCamel);
 
 /** GraphQL enums are upper-case; results are compared in REST's lower-case spelling. */
 function lowerKind<T extends { providerKind: string } | null | undefined>(value: T): T {

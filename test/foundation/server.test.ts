@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printSchemaSdl } from '../../src/graphql/schema.js';
 import { projectPath } from '../../src/project-root.js';
 import { HealthDocument } from '../gql/graphql.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { startAppBehindProxy } from '../support/app-behind-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, testProviders } from '../support/test-database.js';
+import { testProviders } from '../support/test-database.js';
 
 describe.each(testProviders())('HTTP server on %s', (provider) => {
   let t: TestApp;
@@ -55,12 +55,7 @@ describe.each(testProviders())('HTTP server on %s', (provider) => {
 
 describe('readiness while the database is away', () => {
   it.runIf(process.env.TEST_DATABASE_URL)('answers 503 while PostgreSQL is unreachable and 200 once it is back, without exiting', async () => {
-    const database = await createTestDatabase('postgresql');
-    const target = new URL(database.url);
-    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const t = await startTestApp('postgresql', { DATABASE_URL: viaProxy.toString() });
+    const { t, proxy, close } = await startAppBehindProxy();
     try {
       expect((await t.rest('GET', '/readyz')).status).toBe(200);
       await proxy.cut();
@@ -75,9 +70,7 @@ describe('readiness while the database is away', () => {
       }
       expect(status).toBe(200);
     } finally {
-      await t.close();
-      await proxy.close();
-      await database.drop();
+      await close();
     }
   });
 });

@@ -1,19 +1,12 @@
 // PostgreSQL going away in the middle of a load: callers get 503 UNAVAILABLE (never a 500 or a
 // crash), nothing acknowledged is lost, and service returns within 5 s of the database.
 import { describe, expect, it } from 'vitest';
-import { startTcpProxy } from '../support/tcp-proxy.js';
-import { startTestApp } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { startAppBehindProxy } from '../support/app-behind-proxy.js';
 import { signUpUser } from '../support/users.js';
 
 describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL outage under load', () => {
   it('answers 503 during the outage, loses no acknowledged write, and recovers', async () => {
-    const database = await createTestDatabase('postgresql');
-    const target = new URL(database.url);
-    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const t = await startTestApp('postgresql', { DATABASE_URL: viaProxy.toString() });
+    const { t, proxy, close } = await startAppBehindProxy();
     try {
       const admin = await signUpUser(t);
       const create = (i: number) =>
@@ -54,9 +47,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL outage under load', ()
       expect(orphans).toBe(0);
       expect(t.logs.join('')).not.toMatch(/"level":60/);
     } finally {
-      await t.close();
-      await proxy.close();
-      await database.drop();
+      await close();
     }
   }, 60_000);
 });
