@@ -2,6 +2,7 @@
 // stops the server with one line naming the variable and what was expected.
 import { z } from 'zod';
 import { parseDatabaseUrl } from './db/database-url.js';
+import { KeyRingError, parseKeyRing } from './modules/vault/key-ring.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -45,7 +46,19 @@ const environmentSchema = z.object({
       },
       { error: 'expected file:<path> (SQLite) or postgresql://user@host:port/database' },
     ),
-  CREDENTIALS_ENCRYPTION_KEYS: z.string().optional(),
+  // Parsed here, before anything touches the database, so a bad key ring migrates nothing.
+  CREDENTIALS_ENCRYPTION_KEYS: z
+    .string()
+    .transform((value, context) => {
+      try {
+        return parseKeyRing(value);
+      } catch (error) {
+        if (!(error instanceof KeyRingError)) throw error;
+        context.addIssue({ code: 'custom', message: error.problem });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   CONNECTIVITY_TIMEOUT_MS: positiveInt(600_000).default(15_000),
   CONNECTIVITY_ALLOWED_HOSTS: commaList.default([]),
   CONNECTIVITY_EXTRA_CA_FILE: z.string().min(1).optional(),
@@ -68,6 +81,11 @@ const environmentSchema = z.object({
   SIGN_UP_RATE_LIMIT_PER_IP: rateLimit.prefault('10/3600'),
   TEST_RATE_LIMIT_PER_ACCOUNT: rateLimit.prefault('60/60'),
   CONNECTIVITY_MAX_IN_FLIGHT: positiveInt(10_000).default(50),
+}).superRefine((env, context) => {
+  // Development falls back to a key file under ./data/ (key-ring.ts); production never does.
+  if (env.NODE_ENV === 'production' && !env.CREDENTIALS_ENCRYPTION_KEYS) {
+    context.addIssue({ code: 'custom', path: ['CREDENTIALS_ENCRYPTION_KEYS'], message: 'required in production (id:base64key, 32-byte keys)' });
+  }
 });
 
 export type Config = ReturnType<typeof toConfig>;

@@ -89,7 +89,7 @@ describe('seed:demo', () => {
   });
 
   it('refuses to run in production', async () => {
-    const refused = await runDist(SEED, [], { ...db.env, NODE_ENV: 'production' }, db.dir);
+    const refused = await runDist(SEED, [], { ...db.env, NODE_ENV: 'production', CREDENTIALS_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}` }, db.dir);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/refuses to run with NODE_ENV=production/);
     expect(refused.stdout).toBe('');

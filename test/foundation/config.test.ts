@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
+const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+
 describe('configuration', () => {
   it('has the documented defaults with an empty environment', () => {
     const config = loadConfig({});
@@ -19,10 +21,18 @@ describe('configuration', () => {
   });
 
   it('turns sign-up and introspection off in production unless asked', () => {
-    const config = loadConfig({ NODE_ENV: 'production' });
+    const config = loadConfig({ NODE_ENV: 'production', CREDENTIALS_ENCRYPTION_KEYS: KEYS });
     expect(config.allowSignup).toBe(false);
     expect(config.graphqlIntrospection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', ALLOW_SIGNUP: 'true' }).allowSignup).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', CREDENTIALS_ENCRYPTION_KEYS: KEYS, ALLOW_SIGNUP: 'true' }).allowSignup).toBe(true);
+  });
+
+  it('parses the key ring at start, first key active', () => {
+    const second = `k2:${Buffer.alloc(32, 2).toString('base64')}`;
+    const ring = loadConfig({ CREDENTIALS_ENCRYPTION_KEYS: `${second},${KEYS}` }).encryptionKeys!;
+    expect(ring.activeKeyId).toBe('k2');
+    expect([...ring.keys.keys()]).toEqual(['k2', 'k1']);
+    expect(loadConfig({}).encryptionKeys).toBeUndefined();
   });
 
   it('parses lists and flags', () => {
@@ -39,6 +49,9 @@ describe('configuration', () => {
     [{ ALLOW_SIGNUP: 'maybe' }, /ALLOW_SIGNUP: expected true or false/],
     [{ NODE_ENV: 'prod' }, /NODE_ENV: expected development, production or test/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: expected redis:\/\/host:port/],
+    [{ CREDENTIALS_ENCRYPTION_KEYS: 'k1:tooshort' }, /^Invalid configuration: CREDENTIALS_ENCRYPTION_KEYS: key "k1" must decode to 32 bytes/],
+    [{ CREDENTIALS_ENCRYPTION_KEYS: `${KEYS},${KEYS}` }, /CREDENTIALS_ENCRYPTION_KEYS: key id "k1" appears twice/],
+    [{ NODE_ENV: 'production' }, /^Invalid configuration: CREDENTIALS_ENCRYPTION_KEYS: required in production/],
   ])('rejects %o with one clear line', (env, message) => {
     let thrown: unknown;
     try {

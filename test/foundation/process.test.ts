@@ -22,6 +22,8 @@ describe('the server process', () => {
     const lines = running.output().trim().split('\n');
     expect(lines.at(-1)).toContain(variable);
     expect(running.output()).not.toMatch(/\n\s+at /);
+    // Configuration is checked before the database is touched: nothing was migrated.
+    expect(running.output()).not.toMatch(/migration/);
   });
 
   it('migrates an empty ./data on first start, applies nothing on the second, and shuts down gracefully', async () => {

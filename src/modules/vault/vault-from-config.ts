@@ -8,5 +8,5 @@ import { Vault } from './vault.js';
 export const DEVELOPMENT_KEY_FILE = resolve('data', 'credentials-encryption.keys');
 
 export function vaultFromConfig(config: Config, warn: (message: string) => void): Vault {
-  return new Vault(loadKeyRing({ configured: config.encryptionKeys, production: config.production, developmentKeyFile: DEVELOPMENT_KEY_FILE, warn }));
+  return new Vault(loadKeyRing({ configured: config.encryptionKeys, developmentKeyFile: DEVELOPMENT_KEY_FILE, warn }));
 }
