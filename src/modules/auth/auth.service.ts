@@ -11,6 +11,7 @@ import { signInSchema, signUpSchema } from './auth.schemas.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Role, Viewer } from './policy.js';
 import { hashSessionToken, newSessionToken, parseBearer } from './session-tokens.js';
+import { findLiveSessionViewer } from './session.store.js';
 
 export interface CallerInfo {
   requestId: string;
@@ -102,17 +103,9 @@ export class AuthService {
     const token = parseBearer(authorization);
     if (token === undefined) throw new AppError('UNAUTHENTICATED', 'Sign in first and send the token as "Authorization: Bearer <token>".');
     if (token === null) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>" with a token issued by sign-in.');
-    const session = await this.db.prisma.session.findUnique({
-      where: { tokenHash: hashSessionToken(token) },
-      include: { user: { include: { memberships: { select: { accountId: true, role: true } } } } },
-    });
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw new AppError('UNAUTHENTICATED', INVALID_TOKEN);
-    return {
-      userId: session.user.id,
-      email: session.user.email,
-      sessionId: session.id,
-      roles: new Map(session.user.memberships.map((m) => [m.accountId, m.role as Role])),
-    };
+    const viewer = await findLiveSessionViewer(this.db, hashSessionToken(token));
+    if (!viewer) throw new AppError('UNAUTHENTICATED', INVALID_TOKEN);
+    return viewer;
   }
 
   private sessionRow(userId: string, token: string) {
