@@ -28,15 +28,18 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      id: newId('auditEvent'),
-      accountId: entry.accountId,
-      actorUserId: entry.actorUserId,
-      action: entry.action,
-      targetId: entry.targetId,
-      requestId: entry.requestId,
-      details: JSON.stringify(entry.details ?? {}),
-    },
-  });
+  await tx.auditEvent.create({ data: auditEventRow(entry) });
+}
+
+/** The row recordAudit writes, for callers that batch it with other writes in one transaction. */
+export function auditEventRow(entry: AuditEntry) {
+  return {
+    id: newId('auditEvent'),
+    accountId: entry.accountId,
+    actorUserId: entry.actorUserId,
+    action: entry.action,
+    targetId: entry.targetId,
+    requestId: entry.requestId,
+    details: JSON.stringify(entry.details ?? {}),
+  };
 }

@@ -7,7 +7,7 @@ import { newId } from '../../shared/ids.js';
 import { toPageRequest, type Page } from '../../shared/pagination.js';
 import type { RateLimiter } from '../../shared/rate-limiter.js';
 import { parseInput } from '../../shared/validation.js';
-import { recordAudit } from '../audit/audit.store.js';
+import { auditEventRow, recordAudit } from '../audit/audit.store.js';
 import { authorize, type Action, type Viewer } from '../auth/policy.js';
 import { secretUnreadableResult, type ConnectivityTester } from '../connectivity/connectivity.service.js';
 import type { ConnectivityResult, ProbeTarget } from '../connectivity/types.js';
@@ -200,26 +200,34 @@ export class CredentialsService {
     const plaintext = openCredential(this.services.vault, id, await readSecretRow(this.db.prisma, id));
     const result = plaintext ? await this.tester.run({ ...targetFields(current), ...plaintext }) : secretUnreadableResult(current.providerKind as ProbeTarget['providerKind']);
 
-    await this.db.prisma.$transaction(async (tx) => {
+    // One batch: no JavaScript between the statements, so the transaction is as short as the
+    // database allows (a burst of tests ends in a burst of these). The result always joins the
+    // credential's test history; it becomes the *last* test only if nothing changed while the
+    // probe ran.
+    const { prisma } = this.db;
+    const rows = testResultRows(id, result);
+    await prisma.$transaction([
       // PostgreSQL: inserting the test row takes a key-share lock on the credential, and the
-      // update of lastTestId then needs the row lock; two concurrent tests of one credential
-      // would deadlock. Taking the row lock first serialises them. (SQLite serialises writers.)
-      if (this.db.provider === 'postgresql') await tx.$queryRaw(sql`SELECT "id" FROM "ProviderCredential" WHERE "id" = ${id} FOR UPDATE`);
-      const stillCurrent = await tx.providerCredential.findFirst({
+      // update of lastTestId (a unique key) then needs the row lock; two concurrent tests of one
+      // credential would deadlock. Taking the row lock first serialises them. (SQLite
+      // serialises writers.)
+      ...(this.db.provider === 'postgresql' ? [prisma.$queryRaw(sql`SELECT "id" FROM "ProviderCredential" WHERE "id" = ${id} FOR UPDATE`)] : []),
+      prisma.connectivityTest.create({ data: rows.test }),
+      prisma.providerCredential.updateMany({
         where: { id, deletedAt: null, secretVersion: current.secretVersion, ...targetFields(current), usernameMasked: current.usernameMasked },
-        select: { id: true },
-      });
-      // A result is the credential's last test only if nothing changed while it ran.
-      if (stillCurrent) await storeTestResult(tx, id, result);
-      await recordAudit(tx, {
-        accountId: current.accountId,
-        actorUserId: viewer.userId,
-        action: 'credential.tested',
-        targetId: id,
-        requestId,
-        details: { ok: result.ok, stage: result.stage, code: result.error?.code ?? null, latencyMs: result.latencyMs },
-      });
-    });
+        data: rows.lastTest,
+      }),
+      prisma.auditEvent.create({
+        data: auditEventRow({
+          accountId: current.accountId,
+          actorUserId: viewer.userId,
+          action: 'credential.tested',
+          targetId: id,
+          requestId,
+          details: { ok: result.ok, stage: result.stage, code: result.error?.code ?? null, latencyMs: result.latencyMs },
+        }),
+      }),
+    ]);
     return result;
   }
 
@@ -251,9 +259,16 @@ function targetFields(row: StoredCredential): Omit<ProbeTarget, 'username' | 'se
 const conflict = () => new AppError('CONFLICT', 'The credential was changed by another request at the same time; read it again and retry.');
 
 async function storeTestResult(tx: Parameters<typeof writeSecretRow>[0], credentialId: string, result: ConnectivityResult): Promise<void> {
+  const rows = testResultRows(credentialId, result);
+  await tx.connectivityTest.create({ data: rows.test });
+  await tx.providerCredential.update({ where: { id: credentialId }, data: rows.lastTest });
+}
+
+/** A stored test result: the test row, and the credential fields that point at it as the last test. */
+function testResultRows(credentialId: string, result: ConnectivityResult) {
   const testId = newId('connectivityTest');
-  await tx.connectivityTest.create({
-    data: {
+  return {
+    test: {
       id: testId,
       credentialId,
       ok: result.ok,
@@ -263,6 +278,6 @@ async function storeTestResult(tx: Parameters<typeof writeSecretRow>[0], credent
       testedAt: new Date(result.testedAt),
       result: JSON.stringify(result),
     },
-  });
-  await tx.providerCredential.update({ where: { id: credentialId }, data: { lastTestId: testId, lastTestStatus: result.ok ? 'succeeded' : 'failed' } });
+    lastTest: { lastTestId: testId, lastTestStatus: result.ok ? 'succeeded' : 'failed' },
+  };
 }
