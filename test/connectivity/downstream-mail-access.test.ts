@@ -127,6 +127,11 @@ describe.each(testProviders())('downstream use of stored credentials on %s', (pr
         expect(delivered[0]!.data).toMatch(/^Subject: Test message/m);
         expect(delivered[0]!.data).not.toContain(ALICE.password);
       }
+      // Each sent message is an audit event naming the actor and the recipient.
+      const events = await t.app.services.db.prisma.auditEvent.findMany({ where: { action: 'credential.test_message_sent', targetId: id } });
+      expect(events.map((event) => `${event.actorUserId} ${JSON.parse(event.details).to}`).sort()).toEqual(
+        VIAS.map((via) => `${admin.userId} bob-${via.toLowerCase()}-${target.toLowerCase()}@example.test`).sort(),
+      );
     });
 
     it('a connectivity test sends nothing: only sendTestMessage does', async () => {
@@ -166,6 +171,7 @@ describe.each(testProviders())('downstream use of stored credentials on %s', (pr
       expect(extra.status).toBe(400);
       expect(extra.body.error.details).toEqual([{ field: 'bcc', message: 'is not a known field' }]);
       expect([connectionsOf('imaps'), connectionsOf('smtps')]).toEqual(before);
+      expect(await t.app.services.db.prisma.auditEvent.count({ where: { action: 'credential.test_message_sent', targetId: smtpId } })).toBe(0);
     });
 
     it('an update of the label keeps the credential usable; a rotation needs a new passing test', async () => {

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'credential.rotated',
   'credential.deleted',
   'credential.tested',
+  'credential.test_message_sent',
   'member.added',
   'member.role_changed',
   'member.removed',

@@ -14,6 +14,7 @@ import type { AppServices } from '../../app-services.js';
 import { AppError, notFound } from '../../errors.js';
 import type { RateLimiter } from '../../shared/rate-limiter.js';
 import { parseInput } from '../../shared/validation.js';
+import { auditEventRow } from '../audit/audit.store.js';
 import { authorize, type Action, type Viewer } from '../auth/policy.js';
 import type { HostResolver } from '../connectivity/connectivity.service.js';
 import type { AuthKind, ProbeTarget, ProviderKind, SecurityMode } from '../connectivity/types.js';
@@ -39,6 +40,8 @@ export interface MailUseOptions {
 export interface SmtpSender {
   /** The credential's sign-in name: the natural sender address of messages it sends. */
   username: string;
+  /** The account the credential belongs to. */
+  accountId: string;
 }
 
 export interface MailCaller {
@@ -97,7 +100,7 @@ export class MailAccessService {
     return this.inSlot(async () => {
       const session = await openSmtpSession(target, this.settings);
       try {
-        return await withinDeadline(fn(session.transporter, { username: target.username }), this.sessionTimeout(options), session.end);
+        return await withinDeadline(fn(session.transporter, { username: target.username, accountId: target.accountId }), this.sessionTimeout(options), session.end);
       } catch (error) {
         throw error instanceof AppError || !(error instanceof DeadlineExpired || isMailLibraryError(error)) ? error : session.classify(error);
       } finally {
@@ -121,7 +124,7 @@ export class MailAccessService {
     const { to } = parseInput(sendTestMessageSchema, input);
     return this.withSmtpTransport(
       credentialId,
-      async (transporter, { username }) => {
+      async (transporter, { username, accountId }) => {
         if (!/^[^\s@]+@[^\s@]+$/.test(username)) {
           throw new AppError('VALIDATION_FAILED', 'The credential\'s username is not an email address, so it cannot be the sender of a test message.', [
             { field: 'id', message: 'has a username that is not an email address' },
@@ -134,6 +137,11 @@ export class MailAccessService {
           text: `This is a test message sent through a provider credential to check that it can send mail.\r\nRequest: ${requestId}\r\n`,
         });
         this.services.logger.info({ credentialId, actorUserId: viewer.userId, requestId }, 'test message sent');
+        // Mail left the customer's mailbox on a user's request: the account's admins can see who
+        // sent it and to whom. (Recorded after the send: a refused send is not an event.)
+        await this.services.db.prisma.auditEvent.create({
+          data: auditEventRow({ accountId, actorUserId: viewer.userId, action: 'credential.test_message_sent', targetId: credentialId, requestId, details: { to } }),
+        });
         return true;
       },
       { access: { viewer, action: 'credential.send_test_message' }, beforeUse: (accountId) => this.messagesPerAccount.consume(accountId) },
@@ -158,7 +166,7 @@ export class MailAccessService {
   }
 
   /** Every refusal happens here, before anything is dialled. */
-  private async usableTarget(credentialId: string, kind: ProviderKind, options: MailUseOptions): Promise<ProbeTarget> {
+  private async usableTarget(credentialId: string, kind: ProviderKind, options: MailUseOptions): Promise<ProbeTarget & { accountId: string }> {
     const { prisma } = this.services.db;
     // Deleted credentials stay as tombstones, so they are found here and refused by name.
     const row = typeof credentialId === 'string' && credentialId.length <= 64 ? await prisma.providerCredential.findUnique({ where: { id: credentialId } }) : null;
@@ -178,6 +186,7 @@ export class MailAccessService {
     if (!plaintext) throw secretUnreadable();
     await options.beforeUse?.(row.accountId);
     return {
+      accountId: row.accountId,
       providerKind: kind,
       host: row.host,
       port: row.port,
