@@ -3,17 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEY_RING } from '../support/test-app.js';
 import { createTestDatabase, testProviders, type TestDatabase } from '../support/test-database.js';
+import { call } from '../support/http-call.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-
-async function call(baseUrl: string, method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 describe.each(testProviders())('concurrent rotations across two server processes on %s', (provider) => {
   let database: TestDatabase;

@@ -11,7 +11,7 @@ import { auditEventRow, recordAudit } from '../audit/audit.store.js';
 import { authorize, type Action, type Viewer } from '../auth/policy.js';
 import { secretUnreadableResult, type ConnectivityTester } from '../connectivity/connectivity.service.js';
 import type { ConnectivityResult, ProbeTarget } from '../connectivity/types.js';
-import { destroySecretRow, openCredential, openUsername, readSecretRow, sealCredential, writeSecretRow } from '../vault/credential-secrets.js';
+import { destroySecretRow, openCredential, openUsername, readSecretRow, sealCredential, writeSecretRow, type SecretRow } from '../vault/credential-secrets.js';
 import { maskUsername } from './mask-username.js';
 import { CREDENTIAL_INCLUDE, presentCredential, type PublicCredential } from './credential.presenter.js';
 import { validateCreate, validateRotate, validateSearchFilter, validateUpdate } from './credential.rules.js';
@@ -157,7 +157,7 @@ export class CredentialsService {
     const current = await this.loadAuthorized(viewer, id, 'credential.rotate');
     const { secret, username: newUsername, verify } = validateRotate(input);
     // Only the username is needed: a damaged secret (SECRET_UNREADABLE) is what rotate repairs.
-    const username = newUsername ?? openUsername(this.services.vault, id, await readSecretRow(this.db.prisma, id)) ?? undefined;
+    const username = newUsername ?? openUsername(this.services.vault, id, await this.readLiveSecretRow(id)) ?? undefined;
     if (username === undefined) {
       throw new AppError('VALIDATION_FAILED', 'The stored username cannot be decrypted; send username together with the new secret.', [
         { field: 'username', message: 'is required because the stored one cannot be decrypted' },
@@ -197,7 +197,7 @@ export class CredentialsService {
   async test({ viewer, requestId }: Caller, id: string): Promise<ConnectivityResult> {
     const current = await this.loadAuthorized(viewer, id, 'credential.test');
     await this.testsPerAccount.consume(current.accountId);
-    const plaintext = openCredential(this.services.vault, id, await readSecretRow(this.db.prisma, id));
+    const plaintext = openCredential(this.services.vault, id, await this.readLiveSecretRow(id));
     const result = plaintext ? await this.tester.run({ ...targetFields(current), ...plaintext }) : secretUnreadableResult(current.providerKind as ProbeTarget['providerKind']);
 
     // One batch: no JavaScript between the statements, so the transaction is as short as the
@@ -229,6 +229,16 @@ export class CredentialsService {
       }),
     ]);
     return result;
+  }
+
+  /**
+   * The secret row of a credential loaded (and authorized) a moment ago. No row means a delete
+   * committed in between: that is NOT_FOUND, not a damaged secret to report or repair.
+   */
+  private async readLiveSecretRow(id: string): Promise<SecretRow | null> {
+    const row = await readSecretRow(this.db.prisma, id);
+    if (!row && !(await findLiveCredential(this.db, id))) throw notFound(NOT_FOUND_NAME);
+    return row;
   }
 
   /** Loads a live credential and checks the policy; a non-member sees NOT_FOUND. */
