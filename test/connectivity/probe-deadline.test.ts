@@ -1,5 +1,7 @@
 // The overall deadline under load: every probe ends on time and leaves no socket behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { ConnectivityTester } from '../../src/modules/connectivity/connectivity.service.js';
 import { runConnectivityProbe } from '../../src/modules/connectivity/probe.js';
 import { startNeverGreetingServer, type SilentServer } from '../support/mail-servers/silent-servers.js';
 import { DEADLINE_SLACK_MS, eventually, loopbackOptions, passwordTarget, SHORT_TIMEOUT_MS } from './probe-helpers.js';
@@ -44,6 +46,20 @@ describe('probe deadline', () => {
     expect(result).toMatchObject({ ok: false, stage: 'dns', error: { code: 'TIMEOUT' } });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(neverGreets.acceptedConnections()).toBe(before);
+  });
+
+  it('counts the deadline from when the operation began, not from when the probe starts', async () => {
+    const timeoutMs = 6000;
+    const tester = new ConnectivityTester(loadConfig({ CONNECTIVITY_TIMEOUT_MS: String(timeoutMs), CONNECTIVITY_ALLOWED_HOSTS: '127.0.0.1' }));
+    const target = passwordTarget({ port: neverGreets.port, securityMode: 'starttls' });
+    // The operation queued for 5.7 s before its probe could start: 0.3 s of budget is left.
+    const late = await tester.run(target, Date.now() - (timeoutMs - 300));
+    expect(late).toMatchObject({ ok: false, stage: 'greeting', error: { code: 'TIMEOUT' } });
+    expect(late.latencyMs).toBeLessThan(timeoutMs / 2);
+    // Budget already spent: the probe still answers (TIMEOUT), without waiting a full deadline.
+    const spent = await tester.run(target, Date.now() - 2 * timeoutMs);
+    expect(spent).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+    expect(spent.latencyMs).toBeLessThan(timeoutMs / 2);
   });
 
   it('returns a result instead of throwing for malformed targets', async () => {

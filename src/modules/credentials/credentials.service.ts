@@ -44,10 +44,11 @@ export class CredentialsService {
   }
 
   async create({ viewer, requestId }: Caller, accountId: string, input: unknown): Promise<PublicCredential> {
+    const startedAt = Date.now();
     authorize(viewer, 'credential.create', accountId);
     const { verify, secret, username, ...fields } = validateCreate(input, this.ruleOptions);
     const id = newId('credential');
-    const verification = verify ? await this.verifyOrThrow({ ...fields, username, secret }) : null;
+    const verification = verify ? await this.verifyOrThrow({ ...fields, username, secret }, startedAt) : null;
 
     const row = await this.db.prisma.$transaction(async (tx) => {
       await tx.providerCredential.create({
@@ -154,6 +155,7 @@ export class CredentialsService {
   }
 
   async rotate({ viewer, requestId }: Caller, id: string, input: unknown): Promise<PublicCredential> {
+    const startedAt = Date.now();
     const current = await this.loadAuthorized(viewer, id, 'credential.rotate');
     const { secret, username: newUsername, verify } = validateRotate(input);
     // Only the username is needed: a damaged secret (SECRET_UNREADABLE) is what rotate repairs.
@@ -163,7 +165,7 @@ export class CredentialsService {
         { field: 'username', message: 'is required because the stored one cannot be decrypted' },
       ]);
     }
-    if (verify) await this.verifyOrThrow({ ...targetFields(current), username, secret });
+    if (verify) await this.verifyOrThrow({ ...targetFields(current), username, secret }, startedAt);
 
     const from = current.secretVersion;
     const row = await this.db.prisma.$transaction(async (tx) => {
@@ -195,10 +197,11 @@ export class CredentialsService {
   }
 
   async test({ viewer, requestId }: Caller, id: string): Promise<ConnectivityResult> {
+    const startedAt = Date.now();
     const current = await this.loadAuthorized(viewer, id, 'credential.test');
     await this.testsPerAccount.consume(current.accountId);
     const plaintext = openCredential(this.services.vault, id, await this.readLiveSecretRow(id));
-    const result = plaintext ? await this.tester.run({ ...targetFields(current), ...plaintext }) : secretUnreadableResult(current.providerKind as ProbeTarget['providerKind']);
+    const result = plaintext ? await this.tester.run({ ...targetFields(current), ...plaintext }, startedAt) : secretUnreadableResult(current.providerKind as ProbeTarget['providerKind']);
 
     // One batch: no JavaScript between the statements, so the transaction is as short as the
     // database allows (a burst of tests ends in a burst of these). The result always joins the
@@ -249,8 +252,8 @@ export class CredentialsService {
     return row;
   }
 
-  private async verifyOrThrow(target: ProbeTarget): Promise<ConnectivityResult> {
-    const result = await this.tester.run(target);
+  private async verifyOrThrow(target: ProbeTarget, startedAt: number): Promise<ConnectivityResult> {
+    const result = await this.tester.run(target, startedAt);
     if (!result.ok) throw new AppError('VERIFICATION_FAILED', `The connectivity test failed: ${result.error?.message ?? 'unknown reason'}`, result);
     return result;
   }
