@@ -1,14 +1,12 @@
 // Per-request DataLoaders, so that a GraphQL page of accounts with their credentials costs a
-// constant number of SQL statements whatever the page size: one to rank each account's newest
-// credentials, one to load them (and one for the accounts of a page of credentials).
+// constant number of SQL statements whatever the page size: one for the first page of every
+// account's credentials (and one for the accounts of a page of credentials).
 import { join, sqltag as sql } from '@prisma/client/runtime/client';
 import DataLoader from 'dataloader';
 import type { Database } from '../../db/client.js';
 import { encodeCursor, type Page } from '../../shared/pagination.js';
 import type { AccountView } from '../auth/auth.service.js';
-import { CREDENTIAL_INCLUDE, presentCredential, type PublicCredential } from './credential.presenter.js';
-
-const MAX_BOUND_IDS = { sqlite: 900, postgresql: 30_000 } as const;
+import { presentCredential, type CredentialRow, type PublicCredential } from './credential.presenter.js';
 
 export interface CredentialLoaders {
   accountById: DataLoader<string, AccountView | null>;
@@ -29,12 +27,7 @@ export function createCredentialLoaders(db: Database): CredentialLoaders {
         const pages = new Map<string, Page<PublicCredential>>();
         for (const limit of limits) {
           const accountIds = keys.filter((key) => key.limit === limit).map((key) => key.accountId);
-          // Prisma binds one parameter per id, and SQLite takes at most 999 in a statement: so
-          // many accounts are read in chunks (two statements each); PostgreSQL takes them at once.
-          const perChunk = Math.max(1, Math.floor(MAX_BOUND_IDS[db.provider] / (limit + 1)));
-          for (let start = 0; start < accountIds.length; start += perChunk) {
-            for (const [accountId, page] of await firstPages(db, accountIds.slice(start, start + perChunk), limit)) pages.set(`${accountId}:${limit}`, page);
-          }
+          for (const [accountId, page] of await firstPages(db, accountIds, limit)) pages.set(`${accountId}:${limit}`, page);
         }
         return keys.map((key) => pages.get(`${key.accountId}:${key.limit}`)!);
       },
@@ -43,26 +36,30 @@ export function createCredentialLoaders(db: Database): CredentialLoaders {
   };
 }
 
-/** Two statements for any number of accounts: rank with a window function, then load. */
+type RankedRow = Omit<CredentialRow, 'lastTest'> & { lastTestResult: string | null };
+
+/**
+ * One statement for any number of accounts: rank each account's live credentials newest first
+ * with a window function, keep limit + 1 of each (the extra one says whether a next page
+ * exists), and join their rows and last test results. Raw SQL because Prisma cannot filter on a
+ * window function; it binds only the account ids, so SQLite's bound-value limit is never near.
+ */
 async function firstPages(db: Database, accountIds: string[], limit: number): Promise<Map<string, Page<PublicCredential>>> {
-  const ranked = await db.prisma.$queryRaw<{ id: string }[]>(sql`
-    SELECT "id" FROM (
+  const rows = await db.prisma.$queryRaw<RankedRow[]>(sql`
+    SELECT c.*, t."result" AS "lastTestResult"
+    FROM (
       SELECT "id", ROW_NUMBER() OVER (PARTITION BY "accountId" ORDER BY "createdAt" DESC, "id" DESC) AS "rank"
       FROM "ProviderCredential"
       WHERE "accountId" IN (${join(accountIds)}) AND "deletedAt" IS NULL
     ) AS "ranked"
-    WHERE "rank" <= ${limit + 1}`);
-  const rows = ranked.length
-    ? await db.prisma.providerCredential.findMany({
-        where: { id: { in: ranked.map((row) => row.id) } },
-        include: CREDENTIAL_INCLUDE,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      })
-    : [];
+    JOIN "ProviderCredential" c ON c."id" = "ranked"."id"
+    LEFT JOIN "ConnectivityTest" t ON t."id" = c."lastTestId"
+    WHERE "ranked"."rank" <= ${limit + 1}
+    ORDER BY c."accountId", "ranked"."rank"`);
   const pages = new Map<string, Page<PublicCredential>>(accountIds.map((id) => [id, { items: [], nextCursor: null }]));
-  for (const row of rows) {
+  for (const { lastTestResult, ...row } of rows) {
     const page = pages.get(row.accountId)!;
-    if (page.items.length < limit) page.items.push(presentCredential(row));
+    if (page.items.length < limit) page.items.push(presentCredential({ ...row, lastTest: lastTestResult === null ? null : { result: lastTestResult } }));
     else page.nextCursor ??= encodeCursor(page.items[page.items.length - 1]!);
   }
   return pages;
