@@ -10,7 +10,7 @@ import { openCredential } from '../../src/modules/vault/credential-secrets.js';
 import { parseKeyRing } from '../../src/modules/vault/key-ring.js';
 import { Vault } from '../../src/modules/vault/vault.js';
 import { call, type CallResult } from '../support/http-call.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerPair, type ServerProcess } from '../support/server-process.js';
 import { TEST_KEY_RING } from '../support/test-app.js';
 import { createTestDatabase, testProviders, type TestDatabase } from '../support/test-database.js';
 
@@ -36,10 +36,7 @@ describe.each(testProviders())('two server processes sharing one %s database', (
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    const env = { DATABASE_URL: database.url, CREDENTIALS_ENCRYPTION_KEYS: TEST_KEY_RING, LOG_LEVEL: 'warn', SIGN_UP_RATE_LIMIT_PER_IP: '1000/60' };
-    // Start one first so that only one process applies the migrations.
-    servers = [await startServerProcess(env)];
-    servers.push(await startServerProcess(env));
+    servers = await startServerPair(database.url, TEST_KEY_RING);
   }, 60_000);
   afterAll(async () => {
     await db?.close();

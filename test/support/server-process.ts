@@ -66,3 +66,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   await waitReady(server);
   return server;
 }
+
+/**
+ * Two server processes sharing the database at `databaseUrl`, with the test key ring. The first
+ * is ready before the second starts, so only one of them applies the migrations.
+ */
+export async function startServerPair(databaseUrl: string, keyRing: string): Promise<[ServerProcess, ServerProcess]> {
+  const env = { DATABASE_URL: databaseUrl, CREDENTIALS_ENCRYPTION_KEYS: keyRing, LOG_LEVEL: 'warn', SIGN_UP_RATE_LIMIT_PER_IP: '1000/60' };
+  const first = await startServerProcess(env);
+  return [first, await startServerProcess(env)];
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEY_RING } from '../support/test-app.js';
 import { createTestDatabase, testProviders, type TestDatabase } from '../support/test-database.js';
 import { call } from '../support/http-call.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerPair, type ServerProcess } from '../support/server-process.js';
 
 describe.each(testProviders())('concurrent rotations across two server processes on %s', (provider) => {
   let database: TestDatabase;
@@ -12,10 +12,7 @@ describe.each(testProviders())('concurrent rotations across two server processes
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    const env = { DATABASE_URL: database.url, CREDENTIALS_ENCRYPTION_KEYS: TEST_KEY_RING, LOG_LEVEL: 'warn', SIGN_UP_RATE_LIMIT_PER_IP: '1000/60' };
-    // Start one first so that only one process applies the migrations.
-    servers = [await startServerProcess(env)];
-    servers.push(await startServerProcess(env));
+    servers = await startServerPair(database.url, TEST_KEY_RING);
   }, 60_000);
   afterAll(async () => {
     for (const server of servers) expect(await server.stop()).toBe(0);
