@@ -2,6 +2,7 @@
 // recorded (on PostgreSQL they once deadlocked on the credential row and answered 500), and a
 // test that ends after a rotation is kept as history but never becomes the last test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObservedQuery } from '../../src/db/client.js';
 import { startNeverGreetingServer, type SilentServer } from '../support/mail-servers/silent-servers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { testProviders } from '../support/test-database.js';
@@ -19,6 +20,28 @@ describe.each(testProviders())('concurrent tests of one credential on %s', (prov
   afterAll(async () => {
     await t?.close();
     await silent?.stop();
+  });
+
+  it('costs three reads and one write transaction, without reading the last test', async () => {
+    const created = await t.rest('POST', `/api/accounts/${admin.accountId}/provider-credentials`, {
+      token: admin.token,
+      body: { provider_kind: 'imap', host: '127.0.0.1', port: 9, security_mode: 'ssl_tls', auth_kind: 'password', username: 'u@example.com', secret: 'counted' },
+    });
+    for (let round = 0; round < 2; round += 1) {
+      const statements: ObservedQuery[] = [];
+      const stop = t.app.services.db.observeQueries((query) => statements.push(query));
+      try {
+        expect((await t.rest('POST', `/api/provider-credentials/${created.body.id}/test`, { token: admin.token })).status).toBe(200);
+      } finally {
+        stop();
+      }
+      // Session, credential, secret; then result, pointer and audit event in one transaction
+      // (PostgreSQL first locks the credential row).
+      const reads = statements.filter((query) => !query.inTransaction);
+      expect(reads.map((query) => /Session|ProviderCredential|CredentialSecret/.exec(query.sql)?.[0])).toEqual(['Session', 'ProviderCredential', 'CredentialSecret']);
+      const writes = statements.filter((query) => query.inTransaction && /^\s*(INSERT|UPDATE)/i.test(query.sql));
+      expect(writes).toHaveLength(3);
+    }
   });
 
   it('records a test that ends after a rotation, but does not make it the last test', async () => {

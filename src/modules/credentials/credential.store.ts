@@ -10,8 +10,10 @@ import type { SearchFilter } from './credential.rules.js';
 
 export type StoredCredential = CredentialRow & { deletedAt: Date | null; lastTestStatus: string };
 
-export function findLiveCredential(db: Database | { prisma: Tx }, id: string): Promise<StoredCredential | null> {
-  return db.prisma.providerCredential.findFirst({ where: { id, deletedAt: null }, include: CREDENTIAL_INCLUDE });
+/** A live credential; `withLastTest` also reads its last test result (one more statement). */
+export async function findLiveCredential(db: Database | { prisma: Tx }, id: string, { withLastTest = true } = {}): Promise<StoredCredential | null> {
+  const where = { id, deletedAt: null };
+  return withLastTest ? db.prisma.providerCredential.findFirst({ where, include: CREDENTIAL_INCLUDE }) : db.prisma.providerCredential.findFirst({ where });
 }
 
 // Prisma's `contains` becomes `LIKE '%' || ? || '%'` without escaping (Prisma 7.10, both

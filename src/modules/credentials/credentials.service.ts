@@ -82,7 +82,7 @@ export class CredentialsService {
   }
 
   async get({ viewer }: Caller, id: string): Promise<PublicCredential> {
-    return presentCredential(await this.loadAuthorized(viewer, id, 'credential.read'));
+    return presentCredential(await this.loadAuthorized(viewer, id, 'credential.read', { withLastTest: true }));
   }
 
   async list({ viewer }: Caller, accountId: string, limit: unknown, cursor: unknown, fields?: { limit: string; cursor: string }): Promise<Page<PublicCredential>> {
@@ -240,13 +240,16 @@ export class CredentialsService {
    */
   private async readLiveSecretRow(id: string): Promise<SecretRow | null> {
     const row = await readSecretRow(this.db.prisma, id);
-    if (!row && !(await findLiveCredential(this.db, id))) throw notFound(NOT_FOUND_NAME);
+    if (!row && !(await findLiveCredential(this.db, id, { withLastTest: false }))) throw notFound(NOT_FOUND_NAME);
     return row;
   }
 
-  /** Loads a live credential and checks the policy; a non-member sees NOT_FOUND. */
-  private async loadAuthorized(viewer: Viewer, id: string, action: Action): Promise<StoredCredential> {
-    const row = typeof id === 'string' && id.length <= 64 ? await findLiveCredential(this.db, id) : null;
+  /**
+   * Loads a live credential and checks the policy; a non-member sees NOT_FOUND. Only a read
+   * presents the last test: the other operations skip that statement.
+   */
+  private async loadAuthorized(viewer: Viewer, id: string, action: Action, { withLastTest = false } = {}): Promise<StoredCredential> {
+    const row = typeof id === 'string' && id.length <= 64 ? await findLiveCredential(this.db, id, { withLastTest }) : null;
     if (!row) throw notFound(NOT_FOUND_NAME);
     authorize(viewer, action, row.accountId, NOT_FOUND_NAME);
     return row;
