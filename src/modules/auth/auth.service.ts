@@ -9,7 +9,7 @@ import { parseInput } from '../../shared/validation.js';
 import { recordAudit } from '../audit/audit.store.js';
 import { signInSchema, signUpSchema } from './auth.schemas.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { Role, Viewer } from './policy.js';
+import type { Viewer } from './policy.js';
 import { hashSessionToken, newSessionToken, parseBearer } from './session-tokens.js';
 import { findLiveSessionViewer } from './session.store.js';
 
