@@ -33,7 +33,7 @@ const server = http.createServer((request, response) => {
   void (async () => {
     try {
       const viewer = withAuth ? await auth.authenticate(request.headers.authorization) : null;
-      const row = await findLiveCredential(db, url.slice(3));
+      const row = await findLiveCredential(db, url.slice(3), { withLastTest: true });
       if (row && viewer) authorize(viewer, 'credential.read', row.accountId);
       const body = row ? JSON.stringify(presentCredential(row)) : '{"error":{"code":"NOT_FOUND"}}';
       response.writeHead(row ? 200 : 404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);

@@ -11,7 +11,7 @@ import type { SearchFilter } from './credential.rules.js';
 export type StoredCredential = CredentialRow & { deletedAt: Date | null; lastTestStatus: string };
 
 /** A live credential; `withLastTest` also reads its last test result (one more statement). */
-export async function findLiveCredential(db: Database | { prisma: Tx }, id: string, { withLastTest = true } = {}): Promise<StoredCredential | null> {
+export async function findLiveCredential(db: Database | { prisma: Tx }, id: string, { withLastTest = false } = {}): Promise<StoredCredential | null> {
   const where = { id, deletedAt: null };
   return withLastTest ? db.prisma.providerCredential.findFirst({ where, include: CREDENTIAL_INCLUDE }) : db.prisma.providerCredential.findFirst({ where });
 }

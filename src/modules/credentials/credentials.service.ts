@@ -240,7 +240,7 @@ export class CredentialsService {
    */
   private async readLiveSecretRow(id: string): Promise<SecretRow | null> {
     const row = await readSecretRow(this.db.prisma, id);
-    if (!row && !(await findLiveCredential(this.db, id, { withLastTest: false }))) throw notFound(NOT_FOUND_NAME);
+    if (!row && !(await findLiveCredential(this.db, id))) throw notFound(NOT_FOUND_NAME);
     return row;
   }
 

@@ -14,7 +14,7 @@ import type { AppServices } from '../../app-services.js';
 import { AppError, notFound } from '../../errors.js';
 import type { RateLimiter } from '../../shared/rate-limiter.js';
 import { parseInput } from '../../shared/validation.js';
-import { auditEventRow } from '../audit/audit.store.js';
+import { recordAudit } from '../audit/audit.store.js';
 import { authorize, type Action, type Viewer } from '../auth/policy.js';
 import type { HostResolver } from '../connectivity/connectivity.service.js';
 import type { AuthKind, ProbeTarget, ProviderKind, SecurityMode } from '../connectivity/types.js';
@@ -139,9 +139,7 @@ export class MailAccessService {
         this.services.logger.info({ credentialId, actorUserId: viewer.userId, requestId }, 'test message sent');
         // Mail left the customer's mailbox on a user's request: the account's admins can see who
         // sent it and to whom. (Recorded after the send: a refused send is not an event.)
-        await this.services.db.prisma.auditEvent.create({
-          data: auditEventRow({ accountId, actorUserId: viewer.userId, action: 'credential.test_message_sent', targetId: credentialId, requestId, details: { to } }),
-        });
+        await recordAudit(this.services.db.prisma, { accountId, actorUserId: viewer.userId, action: 'credential.test_message_sent', targetId: credentialId, requestId, details: { to } });
         return true;
       },
       { access: { viewer, action: 'credential.send_test_message' }, beforeUse: (accountId) => this.messagesPerAccount.consume(accountId) },
